@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Cross-field rules Bean Validation cannot express: references between sections, settings that only take
@@ -73,8 +74,17 @@ final class ConfigurationRules {
         }
         if (listener.protocol() == Protocol.HTTP) {
             requireUnset(p + ".upstream", listener.upstream(), "http listeners take their upstream from routes");
-            requireUnset(p + ".idle-timeout", listener.idleTimeout(), "idle-timeout applies only to protocol: tcp");
             requireUnset(p + ".splice", listener.splice(), "splice applies only to protocol: tcp");
+            requirePositive(p + ".idle-timeout", listener.effectiveIdleTimeout());
+            requirePositive(p + ".request-header-timeout", listener.effectiveRequestHeaderTimeout());
+            requireSize(p + ".max-request-line", listener.maxRequestLine(), 64);
+            requireSize(p + ".max-header-size", listener.maxHeaderSize(), 64);
+            requireSize(p + ".max-headers-size", listener.maxHeadersSize(), 64);
+            if (listener.effectiveMaxHeaderSize() > listener.effectiveMaxHeadersSize()) {
+                throw new InvalidConfigurationException(p + ".max-header-size", listener.maxHeaderSize() == null
+                        ? listener.effectiveMaxHeaderSize() + "B" : listener.maxHeaderSize(),
+                        "at most max-headers-size (" + listener.effectiveMaxHeadersSize() + "B)");
+            }
             for (int i = 0; i < listener.trustedProxies().size(); i++) {
                 checkCidr(p + ".trusted-proxies[" + i + "]", listener.trustedProxies().get(i));
             }
@@ -89,6 +99,13 @@ final class ConfigurationRules {
                     "one of the configured upstreams " + upstreams.keySet());
         }
         requirePositive(p + ".idle-timeout", listener.effectiveIdleTimeout());
+        String httpOnly = "applies only to protocol: http";
+        requireUnset(p + ".max-request-line", listener.maxRequestLine(), "max-request-line " + httpOnly);
+        requireUnset(p + ".max-header-size", listener.maxHeaderSize(), "max-header-size " + httpOnly);
+        requireUnset(p + ".max-headers-size", listener.maxHeadersSize(), "max-headers-size " + httpOnly);
+        requireUnset(p + ".max-header-count", listener.maxHeaderCount(), "max-header-count " + httpOnly);
+        requireUnset(p + ".request-header-timeout", listener.requestHeaderTimeout(),
+                "request-header-timeout " + httpOnly);
         if (listener.spliceEnabled()) {
             if (group.transport() != Transport.EPOLL || group.effectiveTriggerMode() != TriggerMode.LEVEL) {
                 throw new InvalidConfigurationException(p + ".splice", true,
@@ -152,6 +169,10 @@ final class ConfigurationRules {
                         "an HTTP method name such as GET or POST");
             }
         }
+        if (route.maxBodySize() != null && route.maxBodySize().toBytes() < 0) {
+            throw new InvalidConfigurationException(p + ".max-body-size", route.maxBodySize(),
+                    "a size >= 0, e.g. 10MB (leave it unset for no limit)");
+        }
         route.headers().keySet().forEach(h -> checkHeaderName(p + ".headers", h));
         route.requestHeaders().add().keySet().forEach(h -> checkHeaderName(p + ".request-headers.add", h));
         route.requestHeaders().remove().forEach(h -> checkHeaderName(p + ".request-headers.remove", h));
@@ -189,6 +210,12 @@ final class ConfigurationRules {
     private static void requireUnset(String property, Object value, String why) {
         if (value != null) {
             throw new InvalidConfigurationException(property, value, "no value: " + why);
+        }
+    }
+
+    private static void requireSize(String property, DataSize value, long min) {
+        if (value != null && (value.toBytes() < min || value.toBytes() > Integer.MAX_VALUE)) {
+            throw new InvalidConfigurationException(property, value, "a size from " + min + "B to 2GB, e.g. 16KB");
         }
     }
 

@@ -19,19 +19,19 @@ public final class DemoDefaults {
     }
 
     static Map<String, ListenerProperties> listeners() {
-        return Map.of("web", new ListenerProperties(Protocol.HTTP, "0.0.0.0", 8080, LoopgateProperties.MAIN_GROUP,
-                List.of(), null, null, null, 0));
+        return Map.of("web", ListenerProperties.of(Protocol.HTTP, "0.0.0.0", 8080,
+                LoopgateProperties.MAIN_GROUP, null));
     }
 
     static Map<String, UpstreamProperties> upstreams() {
         return Map.of("demo-http", new UpstreamProperties(List.of("127.0.0.1:" + HTTP_PORT), Balancer.ROUND_ROBIN,
                 Duration.ofSeconds(2), Duration.ofSeconds(30),
-                new UpstreamProperties.Pool(1024, Duration.ofSeconds(60), Duration.ofSeconds(5))));
+                new UpstreamProperties.Pool(1024, Duration.ofSeconds(15), Duration.ofSeconds(5), null)));
     }
 
     static List<RouteProperties> routes() {
         HeaderRules none = new HeaderRules(Map.of(), List.of());
         return List.of(new RouteProperties("demo", "web", "*", "/**", List.of(), Map.of(), "demo-http", true, 0,
-                none, none));
+                none, none, null));
     }
 }

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotBlank;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * An HTTP match rule ({@code loopgate.routes[i]}); all its predicates must hold.
@@ -21,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stripPrefix number of leading path segments removed before forwarding
  * @param requestHeaders headers added to and removed from the forwarded request
  * @param responseHeaders headers added to and removed from the response sent to the client
+ * @param maxBodySize largest request body accepted, counted as it streams (never buffered): a larger declared
+ *     {@code Content-Length} is answered 413 before the upstream is contacted, a chunked body that grows past it
+ *     is cut off with 413 (or a close, when the response has started); unset means no limit
  */
 public record RouteProperties(
         @NotBlank String id,
@@ -33,11 +37,17 @@ public record RouteProperties(
         @DefaultValue("true") boolean preserveHost,
         @DefaultValue("0") @Min(0) int stripPrefix,
         @Valid @DefaultValue HeaderRules requestHeaders,
-        @Valid @DefaultValue HeaderRules responseHeaders) {
+        @Valid @DefaultValue HeaderRules responseHeaders,
+        DataSize maxBodySize) {
 
     public RouteProperties {
         methods = methods == null ? List.of() : List.copyOf(methods);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    /** The body limit in bytes, or -1 for none. */
+    public long maxBodyBytes() {
+        return maxBodySize == null ? -1 : maxBodySize.toBytes();
     }
 
     /**

@@ -36,13 +36,22 @@ public record UpstreamProperties(
      * always on the loop of the inbound connection that uses it.
      *
      * @param maxConnections most connections per event loop
-     * @param maxIdleTime a pooled connection idle longer than this is closed (keep it below the backend's
-     *     keep-alive timeout)
-     * @param pendingAcquireTimeout longest wait for a pooled connection when all are busy
+     * @param maxIdleTime a pooled connection idle longer than this is closed, checked when it is leased and in
+     *     the background; the default 15s stays below the idle timeouts of common load balancers (60s) and
+     *     servers (nginx 75s, Tomcat 20s), so the gateway closes an idle connection before the other side does
+     * @param pendingAcquireTimeout longest wait for a pooled connection when all are busy (then 503)
+     * @param pendingAcquireMaxCount most requests waiting for a pooled connection per event loop; one more is
+     *     answered 503 at once; default twice {@code max-connections}
      */
     public record Pool(
             @DefaultValue("1024") @Min(1) int maxConnections,
-            @DefaultValue("60s") Duration maxIdleTime,
-            @DefaultValue("5s") Duration pendingAcquireTimeout) {
+            @DefaultValue("15s") Duration maxIdleTime,
+            @DefaultValue("5s") Duration pendingAcquireTimeout,
+            @Min(1) Integer pendingAcquireMaxCount) {
+
+        /** The pending-acquire limit in force. */
+        public int effectivePendingAcquireMaxCount() {
+            return pendingAcquireMaxCount == null ? 2 * maxConnections : pendingAcquireMaxCount;
+        }
     }
 }

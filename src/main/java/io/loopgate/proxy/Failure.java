@@ -32,6 +32,7 @@ public record Failure(Side side, Kind kind, Throwable cause) {
         RESET_BEFORE_RESPONSE(502, "upstream_unavailable", false),
         POOL_EXHAUSTED(503, "upstream_unavailable", true),
         PROTOCOL_ERROR(502, "upstream_unavailable", false),
+        BODY_TOO_LARGE(413, "body_too_large", false),
         CLIENT_GONE(499, "client_closed", false),
         INTERNAL(500, "internal_error", false);
 
@@ -65,6 +66,9 @@ public record Failure(Side side, Kind kind, Throwable cause) {
     public static Failure classify(Throwable error) {
         Throwable t = error;
         for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (t instanceof BodyTooLargeException) {
+                return new Failure(Side.DOWNSTREAM, Kind.BODY_TOO_LARGE, error);
+            }
             if (t instanceof ConnectTimeoutException) {
                 return new Failure(Side.UPSTREAM, Kind.CONNECT_TIMEOUT, error);
             }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.tcp.TcpClient;
@@ -80,6 +81,18 @@ public final class Upstream {
         return perLoop.clients[index];
     }
 
+    /**
+     * An HTTP client of {@code group} that opens a new connection for each exchange and closes it afterwards: the
+     * one retry after a pooled connection turned out stale must not draw another stale one from the pool.
+     */
+    public HttpClient freshHttpClient(LoopGroup group) {
+        PerLoop perLoop = clients.get(group);
+        if (perLoop == null) {
+            throw new IllegalStateException("Upstream '" + name + "' was not prepared for loop group " + group.name());
+        }
+        return perLoop.fresh;
+    }
+
     /** A TCP client for {@code backend} on {@code group}, connecting on the caller's loop. */
     public TcpClient tcpClient(LoopGroup group, Backend backend) {
         return group.configure(TcpClient.newConnection()
@@ -100,6 +113,7 @@ public final class Upstream {
     private static final class PerLoop {
         final HttpClient[] clients;
         final ConnectionProvider[] providers;
+        final HttpClient fresh;
 
         PerLoop(LoopGroup group, Upstream upstream) {
             UpstreamProperties s = upstream.settings;
@@ -111,26 +125,43 @@ public final class Upstream {
                         .maxConnections(s.pool().maxConnections())
                         .maxIdleTime(s.pool().maxIdleTime())
                         .pendingAcquireTimeout(s.pool().pendingAcquireTimeout())
+                        .pendingAcquireMaxCount(s.pool().effectivePendingAcquireMaxCount())
                         .evictInBackground(evictionInterval(s.pool().maxIdleTime()))
                         .metrics(true)
                         .build();
-                HttpClient client = HttpClient.create(provider)
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(s.connectTimeout()))
-                        .option(ChannelOption.TCP_NODELAY, true)
-                        .keepAlive(true)
-                        .followRedirect(false)
-                        .compress(false);
-                if (!s.responseTimeout().isZero()) {
-                    client = client.responseTimeout(s.responseTimeout());
-                }
                 providers[i] = provider;
-                clients[i] = group.configure(client);
+                clients[i] = group.configure(configure(HttpClient.create(provider), s));
             }
+            fresh = group.configure(configure(HttpClient.newConnection(), s));
         }
 
+        private static HttpClient configure(HttpClient client, UpstreamProperties s) {
+            HttpClient configured = client
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis(s.connectTimeout()))
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .keepAlive(true)
+                    .followRedirect(false)
+                    .compress(false)
+                    // Retries are the forwarder's explicit decision (idempotent, bodyless, before any response).
+                    .disableRetry(true)
+                    .httpResponseDecoder(spec -> spec
+                            .maxInitialLineLength(8 * 1024)
+                            .maxHeaderSize(64 * 1024)
+                            .validateHeaders(true)
+                            .allowDuplicateContentLengths(false))
+                    .doOnChannelInit((observer, channel, remote) -> {
+                        if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+                            channel.pipeline().addAfter(NettyPipeline.HttpCodec, "loopgate.responseFraming",
+                                    new ResponseFraming());
+                        }
+                    });
+            return s.responseTimeout().isZero() ? configured : configured.responseTimeout(s.responseTimeout());
+        }
+
+        /** Idle connections are looked at every half max-idle-time, at most every 10s. */
         private static Duration evictionInterval(Duration maxIdle) {
             Duration half = maxIdle.dividedBy(2);
-            return half.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+            return half.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
                     : half.isZero() ? Duration.ofMillis(100) : half;
         }
 

@@ -13,8 +13,16 @@ final class ErrorResponses {
     }
 
     static Mono<Void> send(HttpServerResponse response, int status, String error, String route) {
+        return send(response, status, error, route, false);
+    }
+
+    /** As {@link #send(HttpServerResponse, int, String, String)}; {@code close} ends the connection after it. */
+    static Mono<Void> send(HttpServerResponse response, int status, String error, String route, boolean close) {
         byte[] body = json(status, error, route).getBytes(StandardCharsets.UTF_8);
         response.responseHeaders().clear();
+        if (close) {
+            response.keepAlive(false);
+        }
         return response.status(HttpResponseStatus.valueOf(status))
                 .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))

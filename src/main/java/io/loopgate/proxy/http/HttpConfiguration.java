@@ -10,6 +10,8 @@ import io.loopgate.proxy.Listener;
 import io.loopgate.proxy.ListenerSource;
 import io.loopgate.upstream.Upstream;
 import io.loopgate.upstream.Upstreams;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,7 @@ class HttpConfiguration {
 
     @Bean
     ListenerSource httpListeners(LoopgateProperties properties, LoopGroups groups, Upstreams upstreams,
-            HttpMetrics metrics) {
+            HttpMetrics metrics, MeterRegistry registry) {
         List<Listener> listeners = new ArrayList<>();
         for (Map.Entry<String, ListenerProperties> entry : properties.listeners().entrySet()) {
             ListenerProperties settings = entry.getValue();
@@ -39,7 +41,15 @@ class HttpConfiguration {
             }
             HttpForwarder forwarder = new HttpForwarder(entry.getKey(), group, new RouteTable(routes),
                     new ForwardedHeaders(settings.trustedProxies()), metrics);
-            listeners.add(new HttpListener(entry.getKey(), settings, group, forwarder));
+            String name = entry.getKey();
+            Counter rejected = Counter.builder("loopgate.listener.connections.rejected")
+                    .description("Connections closed as soon as they were accepted because the listener had "
+                            + "max-connections open")
+                    .tag("listener", name)
+                    .register(registry);
+            RequestFraming.Observer rejections = (method, rejection) ->
+                    metrics.record(name, HttpMetrics.NO_ROUTE, method, rejection.status, 0);
+            listeners.add(new HttpListener(name, settings, group, forwarder, rejected, rejections));
         }
         List<Listener> result = List.copyOf(listeners);
         return () -> result;
