@@ -28,6 +28,8 @@ public final class TestUpstream implements AutoCloseable {
 
     private TestUpstream(BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> handler) {
         this.server = HttpServer.create().host("127.0.0.1").port(0).runOn(LOOPS)
+                // Large enough for the gateway's default header limits, so the gateway's are the ones tested.
+                .httpRequestDecoder(spec -> spec.maxHeaderSize(128 * 1024).maxInitialLineLength(16 * 1024))
                 .handle((req, res) -> {
                     received.add(new Received(req.method().name(), req.uri(), req.requestHeaders().copy()));
                     return handler.apply(req, res);

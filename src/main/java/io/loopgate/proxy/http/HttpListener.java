@@ -10,11 +10,13 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyPipeline;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.server.HttpServer;
 
 /**
@@ -108,12 +110,25 @@ final class HttpListener implements Listener {
         if (s == null) {
             return;
         }
-        // Responses from now on say "Connection: close", so clients do not send another request on them.
+        long deadline = System.nanoTime() + gracePeriod.toNanos();
+        // From now on every response says "Connection: close" and its connection closes after it.
         forwarder.drain();
-        try {
-            s.disposeNow(gracePeriod.isZero() ? Duration.ofMillis(1) : gracePeriod);
+        s.dispose();
+        s.onDispose().block(Duration.ofSeconds(10));
+        // Reactor Netty's disposeNow decides "idle" on the caller's thread, racing with a request being read on the
+        // loop; here each connection is looked at on its own loop, where no read can slip in between.
+        while (!channels.isEmpty() && System.nanoTime() < deadline) {
+            for (Channel channel : channels) {
+                channel.eventLoop().execute(() -> {
+                    if (ChannelOperations.get(channel) == null) {
+                        channel.close();
+                    }
+                });
+            }
+            channels.newCloseFuture().awaitUninterruptibly(Math.min(50,
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
         }
-        catch (IllegalStateException e) {
+        if (!channels.isEmpty()) {
             log.warn("Listener '{}': in-flight requests did not finish within {}; closing {} connection(s)", name,
                     gracePeriod, channels.size());
         }

@@ -240,10 +240,13 @@ final class RequestFraming extends ByteToMessageDecoder {
                 }
             }
         }
-        pass(in, passStart, accepted, out);
         if (state == State.REJECTED) {
+            // Nothing of a refused message is handed on, so a request refused in the packet that carried its
+            // head never reaches an upstream.
             in.skipBytes(in.readableBytes());
+            return;
         }
+        pass(in, passStart, accepted, out);
     }
 
     private static void pass(ByteBuf in, int from, int to, List<Object> out) {
@@ -560,7 +563,8 @@ final class RequestFraming extends ByteToMessageDecoder {
                     while (i < s.length() && TCHAR[s.charAt(i) & 0xFF] && s.charAt(i) < 0x80) {
                         i++;
                     }
-                    if (i == valueStart) {
+                    if (i == valueStart || (i < s.length() && s.charAt(i) != ';')) {
+                        // Netty's decoder refuses whitespace after a token value, so it is refused here already.
                         return -1;
                     }
                 }
