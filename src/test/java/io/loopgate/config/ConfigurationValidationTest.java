@@ -85,7 +85,25 @@ class ConfigurationValidationTest {
                 Arguments.of(new String[] {"loopgate.listeners.web.splice", "true"},
                         List.of("loopgate.listeners.web.splice", "only to protocol: tcp")),
                 Arguments.of(new String[] {"loopgate.listeners.web.port", "65536"},
-                        List.of("loopgate.listeners.web.port", "less than or equal to 65535")));
+                        List.of("loopgate.listeners.web.port", "less than or equal to 65535")),
+                Arguments.of(new String[] {"loopgate.listeners.web.max-request-line", "10B"},
+                        List.of("loopgate.listeners.web.max-request-line", "10B", "from 64B")),
+                Arguments.of(new String[] {"loopgate.listeners.web.max-header-size", "128KB"},
+                        List.of("loopgate.listeners.web.max-header-size", "at most max-headers-size")),
+                Arguments.of(new String[] {"loopgate.listeners.web.max-header-count", "0"},
+                        List.of("loopgate.listeners.web.max-header-count", "greater than or equal to 1")),
+                Arguments.of(new String[] {"loopgate.listeners.web.request-header-timeout", "0s"},
+                        List.of("loopgate.listeners.web.request-header-timeout", "duration > 0")),
+                Arguments.of(new String[] {"loopgate.listeners.web.idle-timeout", "0s"},
+                        List.of("loopgate.listeners.web.idle-timeout", "duration > 0")),
+                Arguments.of(new String[] {"loopgate.listeners.raw.protocol", "tcp",
+                    "loopgate.listeners.raw.port", "0", "loopgate.listeners.raw.upstream", "up",
+                    "loopgate.listeners.raw.max-header-count", "10"},
+                        List.of("loopgate.listeners.raw.max-header-count", "applies only to protocol: http")),
+                Arguments.of(new String[] {"loopgate.routes[0].max-body-size", "-1B"},
+                        List.of("loopgate.routes[0].max-body-size", "a size >= 0")),
+                Arguments.of(new String[] {"loopgate.upstreams.up.pool.pending-acquire-max-count", "0"},
+                        List.of("loopgate.upstreams.up.pool.pending-acquire-max-count", "greater than or equal to 1")));
     }
 
     @ParameterizedTest
@@ -106,6 +124,22 @@ class ConfigurationValidationTest {
     @Test
     void theValidBaseConfigurationStarts() {
         try (Gateway gateway = Gateway.start(VALID)) {
+            assertThat(gateway.port("web")).isPositive();
+        }
+    }
+
+    @Test
+    void anHttpListenerTakesAnIdleTimeoutAndItsLimits() {
+        List<String> properties = new ArrayList<>(Arrays.asList(VALID));
+        properties.addAll(List.of("loopgate.listeners.web.idle-timeout", "30s",
+                "loopgate.listeners.web.request-header-timeout", "5s",
+                "loopgate.listeners.web.max-request-line", "16KB",
+                "loopgate.listeners.web.max-header-size", "16KB",
+                "loopgate.listeners.web.max-headers-size", "128KB",
+                "loopgate.listeners.web.max-header-count", "200",
+                "loopgate.routes[0].max-body-size", "10MB",
+                "loopgate.upstreams.up.pool.pending-acquire-max-count", "64"));
+        try (Gateway gateway = Gateway.start(properties.toArray(String[]::new))) {
             assertThat(gateway.port("web")).isPositive();
         }
     }
