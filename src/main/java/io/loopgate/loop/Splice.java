@@ -48,7 +48,7 @@ public final class Splice {
      * Forwards everything {@code from} receives to {@code to} inside the kernel, from now until {@code from}'s
      * peer has shut down its output (FIN) and every byte has been handed to {@code to}'s socket. The caller then
      * decides what to do with {@code to} (typically shut its output down). The returned Mono errors when either
-     * side fails or closes first. Both channels must satisfy {@link #possible}; nothing may read {@code from}
+     * side fails or closes first, and completes at once when {@code from}'s input has already ended. Both channels must satisfy {@link #possible}; nothing may read {@code from}
      * through its pipeline meanwhile.
      *
      * @param bytesRead cumulative bytes read from {@code from}, updated before each {@code channelReadComplete}
@@ -74,6 +74,12 @@ public final class Splice {
     @SuppressWarnings("deprecation") // spliceTo is deprecated in 4.1 for removal in a later major version
     private static void start(AbstractEpollStreamChannel from, AbstractEpollStreamChannel to, LongSupplier bytesRead,
             MonoSink<Void> sink) {
+        if (from.isInputShutdown()) {
+            // The FIN came before splicing started. Netty marks the input shut down only after reading to the end
+            // of the stream, so there is nothing left to splice (and the input-shutdown event is gone).
+            sink.success();
+            return;
+        }
         Drain drain = new Drain(from, to, bytesRead, sink);
         from.pipeline().addFirst(drain);
         from.spliceTo(to, Integer.MAX_VALUE).addListener(f -> {

@@ -151,21 +151,26 @@ final class TcpForwarder {
         ReadCounter fromClient = counter(client);
         ReadCounter fromBackend = counter(backend);
         idle.upstream(fromBackend);
-        Mono<Void> both;
-        if (settings.spliceEnabled() && Splice.possible(client, backend)) {
-            client.attr(SPLICED).set(true);
-            both = Mono.when(
-                    Splice.forward(client, backend, fromClient::total).then(shutdownOutput(backend)),
-                    Splice.forward(backend, client, fromBackend::total).then(shutdownOutput(client)));
+        boolean splice = settings.spliceEnabled() && Splice.possible(client, backend);
+        if (settings.spliceEnabled() && !splice) {
+            log.warn("Listener '{}': cannot splice {} to {} (not level-triggered epoll sockets on one loop); "
+                    + "copying instead", listener, client, backend);
         }
-        else {
-            if (settings.spliceEnabled()) {
-                log.warn("Listener '{}': cannot splice {} to {} (not level-triggered epoll sockets on one loop); "
-                        + "copying instead", listener, client, backend);
-            }
-            both = Mono.when(copy(inbound, up), copy(up, inbound));
+        client.attr(SPLICED).set(splice);
+        return Mono.when(direction(inbound, fromClient, up, splice), direction(up, fromBackend, inbound, splice))
+                .doFinally(signal -> up.dispose());
+    }
+
+    /**
+     * One direction, spliced or copied. A peer that sends and half-closes at once can have its bytes read (into
+     * Reactor Netty's inbound queue) while the backend is still being connected, since Netty reads on EPOLLRDHUP
+     * whatever the demand; those bytes are only reachable by copying, so such a direction is copied.
+     */
+    private static Mono<Void> direction(Connection from, ReadCounter fromCounter, Connection to, boolean splice) {
+        if (splice && fromCounter.total() == 0) {
+            return Splice.forward(from.channel(), to.channel(), fromCounter::total).then(shutdownOutput(to.channel()));
         }
-        return both.doFinally(signal -> up.dispose());
+        return copy(from, to);
     }
 
     /** Copies {@code from}'s input to {@code to} until {@code from}'s peer half-closes, then half-closes {@code to}. */

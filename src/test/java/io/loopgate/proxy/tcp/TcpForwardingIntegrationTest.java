@@ -114,12 +114,17 @@ class TcpForwardingIntegrationTest {
                 "loopgate.upstreams.slow.backends[0]", "127.0.0.1:" + blackhole.getLocalPort(),
                 "loopgate.upstreams.slow.backends[1]", echo.address(),
                 "loopgate.upstreams.slow.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms",
-                "loopgate.upstreams.dead.backends[0]", "127.0.0.1:" + refusedPort));
+                "loopgate.upstreams.dead.backends[0]", "127.0.0.1:" + refusedPort,
+                "loopgate.upstreams.slow-counting.backends[0]", "127.0.0.1:" + blackhole.getLocalPort(),
+                "loopgate.upstreams.slow-counting.backends[1]", counting.address(),
+                "loopgate.upstreams.slow-counting.connect-timeout", CONNECT_TIMEOUT.toMillis() + "ms"));
         listener(p, "copy", "main", "echo", false);
         listener(p, "copy-level", "level", "echo", false);
         listener(p, "splice", "level", "echo", true);
         listener(p, "answer", "main", "counting", false);
         listener(p, "answer-splice", "level", "counting", true);
+        listener(p, "early", "main", "slow-counting", false);
+        listener(p, "early-splice", "level", "slow-counting", true);
         listener(p, "half-close", "main", "half-closer", false);
         listener(p, "half-close-splice", "level", "half-closer", true);
         listener(p, "reset", "main", "resetter", false);
@@ -242,7 +247,7 @@ class TcpForwardingIntegrationTest {
                 assertThat(upstream.eventLoop()).isSameAs(channel.eventLoop());
                 String thread = channel.eventLoop().submit(() -> Thread.currentThread().getName()).get();
                 assertThat(thread).matches("loopgate-" + group + "-\\d+");
-                assertThat(channel.attr(TcpForwarder.SPLICED).get()).isEqualTo(listener.equals("splice") ? true : null);
+                assertThat(channel.attr(TcpForwarder.SPLICED).get()).isEqualTo(listener.equals("splice"));
             }
         }
         finally {
@@ -262,6 +267,29 @@ class TcpForwardingIntegrationTest {
             // The backend answers only once it has seen the client's FIN.
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             assertThat(answer).isEqualTo("received 300000\n");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"early", "early-splice"})
+    void bytesAndFinSentWhileTheBackendIsStillBeingConnectedAreForwarded(String listener) throws Exception {
+        // The first backend of the upstream never answers: the gateway reads the client's bytes and FIN during
+        // the connect timeout, before the second backend is connected.
+        try (Socket socket = Streams.connect(port(listener))) {
+            Streams.write(socket.getOutputStream(), 100_000, 11);
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("received 100000\n");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"early", "early-splice"})
+    void finWithoutBytesWhileTheBackendIsStillBeingConnectedIsForwarded(String listener) throws Exception {
+        try (Socket socket = Streams.connect(port(listener))) {
+            socket.shutdownOutput();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("received 0\n");
         }
     }
 
