@@ -102,7 +102,9 @@ final class TcpForwarder {
                 .onErrorResume(error -> {
                     meters.upstreamUnavailable();
                     Failure failure = Failure.classify(error);
-                    log.warn("Listener '{}': no backend of upstream '{}' answered ({}: {}); closing the connection "
+                    // Counted in loopgate.tcp.connections.rejected{reason=upstream_unavailable}; a log line per
+                    // connection would flood the log during an outage.
+                    log.debug("Listener '{}': no backend of upstream '{}' answered ({}: {}); closing the connection "
                             + "from {}", listener, upstream.name(), failure.kind(), error.toString(),
                             channel.remoteAddress());
                     return Mono.empty();
