@@ -4,6 +4,8 @@
 # the load generators and backends to another. Bounded: about 8 x (DURATION + 3) seconds plus start-up.
 #
 #   bench/tcp-bench.sh                 # DURATION=5 RR_CONNECTIONS=16 RR_SIZE=64 GATEWAY_CPU=0 LOAD_CPU=1
+#   STRACE=1 bench/tcp-bench.sh        # also count the syscalls of the forwarding loop thread during each bulk
+#                                      # run (slows that run down: its Gbit/s is then not a throughput figure)
 #
 # Needs: JDK 17 (java), iperf3 (apt-get install -y iperf3), python3, taskset; builds target/loopgate.jar if absent.
 set -euo pipefail
@@ -31,6 +33,8 @@ cleanup() {
 trap cleanup EXIT
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# TID of the gateway's (only) I/O loop of a group; thread names are cut to 15 characters in /proc.
+loop_tid() { grep -l "^loopgate-$1-" /proc/"$GATEWAY"/task/*/comm | head -1 | cut -d/ -f5; }
 HZ=$(getconf CLK_TCK)
 
 # Backends on the load core.
@@ -79,9 +83,18 @@ for target in "direct $IPERF_PORT" "copy/edge $((BASE_PORT + 1))" "copy/level $(
               "splice/level $((BASE_PORT + 3))"; do
     read -r label port <<<"$target"
     before=$(cpu_ticks "$GATEWAY")
+    if [ "${STRACE:-0}" = 1 ] && [ "$label" != direct ]; then
+        group=main; [ "${label#*/}" = level ] && group=level
+        strace -c -p "$(loop_tid "$group")" -o "$WORK/strace-${label////-}.txt" 2>/dev/null &
+        STRACE_PID=$!
+        sleep 0.5
+    fi
     taskset -c "$LOAD_CPU" iperf3 -c 127.0.0.1 -p "$port" -t "$DURATION" -O 1 -J >"$WORK/iperf-${label////-}.json" 2>&1 \
         || { echo "iperf3 failed for $label:"; tail -5 "$WORK/iperf-${label////-}.json"; continue; }
     after=$(cpu_ticks "$GATEWAY")
+    if [ -n "${STRACE_PID:-}" ]; then
+        kill -INT "$STRACE_PID"; wait "$STRACE_PID" 2>/dev/null || true
+    fi
     python3 - "$WORK/iperf-${label////-}.json" "$before" "$after" "$HZ" "$label" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -92,6 +105,10 @@ cpu = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4])
 label = sys.argv[5]
 print(f"{label:<22} {gbits:12.2f} {('-' if label == 'direct' else f'{cpu / gb:.3f}'):>16}")
 PY
+    if [ -n "${STRACE_PID:-}" ]; then
+        STRACE_PID=
+        echo "    syscalls of the loop thread (strace -c): $(awk '$NF ~ /^(splice|read|recvfrom|write|writev|sendto|epoll_wait|epoll_pwait2|epoll_ctl|pipe2)$/ {printf "%s=%s ", $NF, $4}' "$WORK/strace-${label////-}.txt")"
+    fi
 done
 
 echo
