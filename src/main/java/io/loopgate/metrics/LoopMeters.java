@@ -17,7 +17,7 @@ public enum LoopMeters {
 
     EPOLL_READY("loopgate.loop.epoll.ready", Meter.Type.DISTRIBUTION_SUMMARY, "events", List.of(),
             Source.INSTRUMENTED,
-            "Ready events returned by each epoll_wait call of the event loop (the le="0.0" bucket counts empty returns)",
+            "Ready events returned by each epoll_wait call of the event loop (the le=\"0.0\" bucket counts empty returns)",
             "rate(loopgate_loop_epoll_ready_events_sum[1m]) / rate(loopgate_loop_epoll_ready_events_count[1m])"
                     + " — ready events per wait"),
 
