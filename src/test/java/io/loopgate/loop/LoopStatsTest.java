@@ -29,6 +29,9 @@ class LoopStatsTest {
         long t0 = System.nanoTime();
         stats.blockingWaitStarted(t0);
         assertThat(stats.blockedNow()).isTrue();
+        while (System.nanoTime() - t0 < 2_000_000L) {
+            Thread.onSpinWait(); // the wait must have ended before "now"
+        }
         stats.blockingWaitEnded(t0, t0 + 2_000_000L, 3);
 
         assertThat(stats.blockedNow()).isFalse();
