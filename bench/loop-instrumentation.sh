@@ -2,7 +2,7 @@
 # Cost of the per-loop instrumentation: the same gateway (threads: 1) with the agent on and off
 # (-Dloopgate.instrumentation=off), both pinned to one core in front of nginx, measured in alternating wrk
 # runs of the same session (the order flips every round so drift cancels). Prints each run, the medians and
-# the on/off ratios of requests/s and p99.
+# the on/off ratios of requests/s, p99 and the gateway's CPU time per request (/proc/<pid>/stat).
 #
 #   bench/loop-instrumentation.sh [rounds (default 5)] [duration-seconds (default 10)] [connections (default 32)]
 #
@@ -77,18 +77,27 @@ for mode in on off; do
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d5s "http://127.0.0.1:${PORT[$mode]}/" > /dev/null
 done
 
+# CPU time (user + system, clock ticks) the gateway process used so far: per request it is far less sensitive to
+# other load on the machine than requests/s.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICKS=$(getconf CLK_TCK)
+
 # wrk prints "Requests/sec: N" and, with --latency, "99%  Xms"; p99 normalised to milliseconds.
 run_wrk() {
   local mode=$1 round=$2
+  local cpu0; cpu0=$(cpu_ticks "${PID[$mode]}")
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:${PORT[$mode]}/" \
       > "$OUT/$mode-$round.txt"
-  local rps p99
+  local cpu1; cpu1=$(cpu_ticks "${PID[$mode]}")
+  local rps p99 requests cpu_us
   rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$mode-$round.txt")
+  requests=$(awk '/requests in/ {print $1}' "$OUT/$mode-$round.txt")
+  cpu_us=$(echo "($cpu1 - $cpu0) * 1000000 / $TICKS / $requests" | bc -l)
   p99=$(awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$OUT/$mode-$round.txt")
-  echo "$mode $round $rps $p99" | tee -a "$OUT/runs.txt"
+  printf '%s %s %s %s %.2f\n' "$mode" "$round" "$rps" "$p99" "$cpu_us" | tee -a "$OUT/runs.txt"
 }
 
-echo "mode round rps p99_ms"
+echo "mode round rps p99_ms cpu_us_per_request"
 for round in $(seq 1 "$ROUNDS"); do
   if (( round % 2 )); then order="on off"; else order="off on"; fi
   for mode in $order; do run_wrk "$mode" "$round"; done
@@ -99,10 +108,13 @@ on_rps=$(awk '$1=="on" {print $3}' "$OUT/runs.txt" | median)
 off_rps=$(awk '$1=="off" {print $3}' "$OUT/runs.txt" | median)
 on_p99=$(awk '$1=="on" {print $4}' "$OUT/runs.txt" | median)
 off_p99=$(awk '$1=="off" {print $4}' "$OUT/runs.txt" | median)
+on_cpu=$(awk '$1=="on" {print $5}' "$OUT/runs.txt" | median)
+off_cpu=$(awk '$1=="off" {print $5}' "$OUT/runs.txt" | median)
 {
-  printf '%-6s %12s %10s\n' agent median_rps p99_ms
-  printf '%-6s %12s %10s\n' on "$on_rps" "$on_p99"
-  printf '%-6s %12s %10s\n' off "$off_rps" "$off_p99"
-  printf 'rps on/off %.4f   p99 on/off %.3f\n' "$(echo "$on_rps / $off_rps" | bc -l)" "$(echo "$on_p99 / $off_p99" | bc -l)"
+  printf '%-6s %12s %10s %14s\n' agent median_rps p99_ms cpu_us_per_req
+  printf '%-6s %12s %10s %14s\n' on "$on_rps" "$on_p99" "$on_cpu"
+  printf '%-6s %12s %10s %14s\n' off "$off_rps" "$off_p99" "$off_cpu"
+  printf 'rps on/off %.4f   p99 on/off %.3f   cpu per request on/off %.4f\n' "$(echo "$on_rps / $off_rps" | bc -l)" \
+      "$(echo "$on_p99 / $off_p99" | bc -l)" "$(echo "$on_cpu / $off_cpu" | bc -l)"
 } | tee "$OUT/summary.txt"
 echo "raw wrk output in $OUT"
