@@ -19,14 +19,18 @@ public final class DemoDefaults {
     }
 
     static Map<String, ListenerProperties> listeners() {
-        return Map.of("web", ListenerProperties.of(Protocol.HTTP, "0.0.0.0", 8080,
-                LoopgateProperties.MAIN_GROUP, null));
+        return Map.of("web", ListenerProperties.of(Protocol.HTTP, "0.0.0.0", 8080, LoopgateProperties.MAIN_GROUP, null),
+                "echo", ListenerProperties.of(Protocol.TCP, "0.0.0.0", 9000, LoopgateProperties.MAIN_GROUP,
+                        "demo-echo"));
     }
 
     static Map<String, UpstreamProperties> upstreams() {
+        UpstreamProperties.Pool pool = new UpstreamProperties.Pool(1024, Duration.ofSeconds(15), Duration.ofSeconds(5),
+                null);
         return Map.of("demo-http", new UpstreamProperties(List.of("127.0.0.1:" + HTTP_PORT), Balancer.ROUND_ROBIN,
-                Duration.ofSeconds(2), Duration.ofSeconds(30),
-                new UpstreamProperties.Pool(1024, Duration.ofSeconds(15), Duration.ofSeconds(5), null)));
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), pool),
+                "demo-echo", new UpstreamProperties(List.of("127.0.0.1:" + ECHO_PORT), Balancer.ROUND_ROBIN,
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), pool));
     }
 
     static List<RouteProperties> routes() {

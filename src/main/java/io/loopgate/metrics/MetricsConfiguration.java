@@ -1,6 +1,8 @@
 package io.loopgate.metrics;
 
+import io.loopgate.loop.LoopGroups;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -8,7 +10,17 @@ import org.springframework.context.annotation.Configuration;
 class MetricsConfiguration {
 
     @Bean
+    static MeterFilter scrapeHygiene() {
+        return new ScrapeHygiene();
+    }
+
+    @Bean
     HttpMetrics httpMetrics(MeterRegistry registry) {
         return new HttpMetrics(registry);
+    }
+
+    @Bean
+    LoopMetrics loopMetrics(LoopGroups groups) {
+        return new LoopMetrics(groups);
     }
 }
