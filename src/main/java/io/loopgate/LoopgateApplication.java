@@ -1,0 +1,16 @@
+package io.loopgate;
+
+import io.loopgate.config.LoopgateProperties;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+
+/** Loopgate: an HTTP and TCP gateway on tunable, observable epoll event loops. */
+@SpringBootApplication
+@EnableConfigurationProperties(LoopgateProperties.class)
+public class LoopgateApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(LoopgateApplication.class, args);
+    }
+}

@@ -1,0 +1,184 @@
+package io.loopgate.proxy.http;
+
+import io.loopgate.loop.LoopGroup;
+import io.loopgate.metrics.HttpMetrics;
+import io.loopgate.proxy.Failure;
+import io.loopgate.upstream.Backend;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The HTTP pipeline of one listener: route match, backend pick, forward with streaming bodies on the inbound
+ * connection's loop, relay the response, answer failures with JSON.
+ */
+final class HttpForwarder {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpForwarder.class);
+
+    private final String listener;
+    private final LoopGroup group;
+    private final RouteTable routes;
+    private final ForwardedHeaders forwarded;
+    private final HttpMetrics metrics;
+
+    HttpForwarder(String listener, LoopGroup group, RouteTable routes, ForwardedHeaders forwarded,
+            HttpMetrics metrics) {
+        this.listener = listener;
+        this.group = group;
+        this.routes = routes;
+        this.forwarded = forwarded;
+        this.metrics = metrics;
+    }
+
+    Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        long start = System.nanoTime();
+        String target = request.uri();
+        String path = pathOf(target);
+        String host = request.requestHeaders().get(HttpHeaderNames.HOST);
+        Route route = routes.match(hostName(host), path, request.method(), request.requestHeaders());
+        String method = request.method().name();
+        if (route == null) {
+            return ErrorResponses.send(response, 404, "no_route", null)
+                    .doFinally(s -> metrics.record(listener, HttpMetrics.NO_ROUTE, method, 404, System.nanoTime() - start));
+        }
+        Backend backend = route.upstream().pick(0);
+        AtomicInteger status = new AtomicInteger();
+        String uri = "http://" + backend.address().authority() + route.rewritePath(path) + queryOf(target);
+        Thread inboundLoop = Thread.currentThread();
+        backend.acquire();
+        return route.upstream().httpClient(group)
+                .request(request.method())
+                .uri(uri)
+                .send((upstreamRequest, out) -> {
+                    if (Thread.currentThread() != inboundLoop) {
+                        metrics.crossLoop(listener);
+                    }
+                    HttpHeaders headers = upstreamRequest.requestHeaders();
+                    headers.clear();
+                    Headers.copyEndToEnd(request.requestHeaders(), headers);
+                    forwarded.apply(request.requestHeaders(), headers, request.remoteAddress(), host);
+                    headers.set(HttpHeaderNames.HOST,
+                            route.settings().preserveHost() && host != null ? host : backend.address().authority());
+                    editHeaders(headers, route.settings().requestHeaders());
+                    if (request.requestHeaders().containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)) {
+                        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+                        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                        return out.sendObject(request.receive().retain());
+                    }
+                    if (contentLength(request.requestHeaders()) > 0) {
+                        return out.sendObject(request.receive().retain());
+                    }
+                    // No body: send none, so a bodyless GET gains no "content-length: 0".
+                    return out;
+                })
+                .response((upstreamResponse, body) -> {
+                    status.set(upstreamResponse.status().code());
+                    response.status(upstreamResponse.status());
+                    HttpHeaders headers = response.responseHeaders();
+                    headers.clear();
+                    Headers.copyEndToEnd(upstreamResponse.responseHeaders(), headers);
+                    editHeaders(headers, route.settings().responseHeaders());
+                    return response.send(body.retain());
+                })
+                .then()
+                .onErrorResume(error -> fail(response, route, error, status))
+                .doFinally(signal -> {
+                    backend.release();
+                    int code = signal == SignalType.CANCEL ? 499 : status.get() == 0 ? 500 : status.get();
+                    metrics.record(listener, route.id(), method, code, System.nanoTime() - start);
+                });
+    }
+
+    private Mono<Void> fail(HttpServerResponse response, Route route, Throwable error, AtomicInteger status) {
+        Failure failure = Failure.classify(error);
+        if (response.hasSentHeaders()) {
+            // The response has started: the only honest signal left is to close the connection.
+            log.debug("Route {}: upstream failed after the response started ({}), closing", route.id(),
+                    failure.kind(), error);
+            return Mono.error(error);
+        }
+        if (failure.side() == Failure.Side.INTERNAL) {
+            log.warn("Route {}: internal error while forwarding", route.id(), error);
+        }
+        else {
+            log.debug("Route {}: {} ({})", route.id(), failure.kind(), error.toString());
+        }
+        status.set(failure.kind().status());
+        return ErrorResponses.send(response, failure.kind().status(), failure.kind().error(), route.id());
+    }
+
+    private static void editHeaders(HttpHeaders headers, io.loopgate.config.RouteProperties.HeaderRules rules) {
+        for (String name : rules.remove()) {
+            headers.remove(name);
+        }
+        for (Map.Entry<String, String> add : rules.add().entrySet()) {
+            headers.set(add.getKey(), add.getValue());
+        }
+    }
+
+    private static long contentLength(HttpHeaders headers) {
+        String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        }
+        catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The path of a request target, origin-form or absolute-form, without query. */
+    static String pathOf(String target) {
+        String path = target;
+        if (!path.startsWith("/")) {
+            int scheme = path.indexOf("://");
+            if (scheme > 0) {
+                int slash = path.indexOf('/', scheme + 3);
+                path = slash < 0 ? "/" : path.substring(slash);
+            }
+            else {
+                path = "/" + path;
+            }
+        }
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        int fragment = path.indexOf('#');
+        return fragment >= 0 ? path.substring(0, fragment) : path;
+    }
+
+    private static String queryOf(String target) {
+        int query = target.indexOf('?');
+        if (query < 0) {
+            return "";
+        }
+        int fragment = target.indexOf('#', query);
+        return fragment < 0 ? target.substring(query) : target.substring(query, fragment);
+    }
+
+    /** The host part of a Host header, lower-case, without port (IPv6 literals keep their brackets). */
+    static String hostName(String host) {
+        if (host == null) {
+            return null;
+        }
+        int colon = host.lastIndexOf(':');
+        if (colon > 0 && host.indexOf(']') < colon) {
+            host = host.substring(0, colon);
+        }
+        return host.toLowerCase(Locale.ROOT);
+    }
+}
