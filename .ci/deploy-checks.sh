@@ -130,7 +130,8 @@ def report(good, name, detail=""):
 
 ALLOWED = {
     "loop-groups": {"transport", "threads", "acceptor-threads", "trigger-mode", "max-events-per-wait", "io-ratio", "wait-strategy"},
-    "listeners": {"protocol", "host", "port", "loop-group", "trusted-proxies", "upstream", "idle-timeout", "splice"},
+    "listeners": {"protocol", "host", "port", "loop-group", "trusted-proxies", "upstream", "idle-timeout", "splice",
+                  "max-connections"},
     "upstreams": {"backends", "balancer", "connect-timeout", "response-timeout", "pool"},
     "pool": {"max-connections", "max-idle-time", "pending-acquire-timeout"},
     "routes": {"id", "listener", "host", "path", "methods", "headers", "upstream", "preserve-host", "strip-prefix",
@@ -464,7 +465,11 @@ EOF
     "$PY" - >"$WORK/load.log" 2>&1 <<'PY' &
 import http.client, socket, threading, time
 end = time.time() + 20
-counts = {"http": 0, "http_err": 0, "tcp": 0}
+counts = {"http": 0, "http_err": 0, "tcp": 0, "tcp_err": 0}
+errors = {}
+def error(kind, e):
+    counts[kind] += 1
+    errors[f"{kind} {type(e).__name__}: {e}"[:120]] = errors.get(f"{kind} {type(e).__name__}: {e}"[:120], 0) + 1
 def http_worker():
     c = None
     while time.time() < end and counts["http"] < 200000:
@@ -473,8 +478,8 @@ def http_worker():
             c.request("GET", f"/load/{counts['http'] % 10}")
             c.getresponse().read()
             counts["http"] += 1
-        except Exception:
-            counts["http_err"] += 1; c = None; time.sleep(0.05)
+        except Exception as e:
+            error("http_err", e); c = None; time.sleep(0.05)
 def tcp_worker():
     while time.time() < end:
         try:
@@ -484,8 +489,8 @@ def tcp_worker():
                     while got < 512:
                         got += len(s.recv(4096) or b"") or 512
                 counts["tcp"] += 1
-        except Exception:
-            time.sleep(0.1)
+        except Exception as e:
+            error("tcp_err", e); time.sleep(0.1)
 held = []
 for _ in range(3):
     try: held.append(socket.create_connection(("127.0.0.1", 9000), timeout=5))
@@ -493,13 +498,16 @@ for _ in range(3):
 ts = [threading.Thread(target=http_worker) for _ in range(4)] + [threading.Thread(target=tcp_worker) for _ in range(2)]
 [t.start() for t in ts]; [t.join() for t in ts]
 print(counts, "held tcp", len(held), flush=True)
+for k, v in sorted(errors.items(), key=lambda kv: -kv[1])[:5]:
+    print(f"  {v} x {k}", flush=True)
 time.sleep(40)   # keep the held connections open while the checks query
 PY
     LOAD_PID=$!
     PIDS+=("$LOAD_PID")
     sleep 24
-    echo "load: $(head -1 "$WORK/load.log")"
-    grep -q "'http': [1-9]" "$WORK/load.log" && pass "load reached the HTTP listener" || fail "load reached the HTTP listener"
+    echo "load: $(head -1 "$WORK/load.log")"; sed -n '2,6p' "$WORK/load.log"
+    grep -q "'http': [1-9]" "$WORK/load.log" && pass "load reached the HTTP listener :8080" || fail "load reached the HTTP listener :8080"
+    grep -q "'tcp': [1-9]" "$WORK/load.log" && pass "load reached the TCP listener :9000" || fail "load reached the TCP listener :9000"
 
     # Prometheus instant query; prints the number of series, or "error: ...".
     query_count() {
@@ -538,6 +546,13 @@ open(sys.argv[2], "w").write(docs[0]["data"]["application.yml"])' "$WORK/rendere
       start_gateway "$WORK/gateway-$cfg.log" "$WORK/app-$cfg.yml"
       if wait_http http://127.0.0.1:8081/actuator/health 90 '"UP"'; then
         pass "gateway starts with the $cfg application.yml"
+        unbound=""
+        for p in $("$PY" -c 'import sys, yaml
+for l in (yaml.safe_load(open(sys.argv[1]))["loopgate"].get("listeners") or {}).values(): print(l["port"])' "$WORK/app-$cfg.yml"); do
+          port_free "$p" && unbound+=" $p"
+        done
+        [ -z "$unbound" ] && pass "every listener of the $cfg application.yml is bound" \
+          || fail "every listener of the $cfg application.yml is bound (not listening:$unbound)"
       else
         fail "gateway starts with the $cfg application.yml"; grep -E 'ERROR|APPLICATION FAILED|Description|Action|property' "$WORK/gateway-$cfg.log" | head -20 | sed 's/^/    /'
       fi
