@@ -59,7 +59,8 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill_tree "$pid"; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   for c in "${CONTAINERS[@]}"; do buildah rm "$c" >/dev/null 2>&1 || true; done
-  rm -rf "$WORK"
+  umount "$WORK/rootfs/proc" 2>/dev/null
+  rm -rf --one-file-system "$WORK"
 }
 trap cleanup EXIT
 
@@ -588,8 +589,18 @@ PY
   if podman image exists "$STANDIN"; then
     echo "stand-in $STANDIN already imported on this machine: reusing it"
   else
-    if debootstrap --variant=minbase --include=openjdk-17-jdk-headless,ca-certificates bookworm "$WORK/rootfs" \
-      >"$WORK/debootstrap.log" 2>&1 && tar -C "$WORK/rootfs" -c . | podman import -q - "$STANDIN" >/dev/null; then
+    # debootstrap leaves ca-certificates-java half configured (its postinst runs Java, which
+    # needs /proc); finish it with /proc mounted. The stand-in also trusts the CAs this machine
+    # added locally (/usr/local/share/ca-certificates), as the machine itself does, so that the
+    # build stage's Maven Central downloads verify here as they do on the host.
+    R="$WORK/rootfs"
+    if debootstrap --variant=minbase --include=openjdk-17-jdk-headless,ca-certificates bookworm "$R" \
+      >"$WORK/debootstrap.log" 2>&1 \
+      && { cp /usr/local/share/ca-certificates/*.crt "$R/usr/local/share/ca-certificates/" 2>/dev/null || true; } \
+      && mount -t proc proc "$R/proc" \
+      && { chroot "$R" dpkg --configure -a && chroot "$R" update-ca-certificates; } >>"$WORK/debootstrap.log" 2>&1; \
+      rc=$?; umount "$R/proc" 2>/dev/null; [ $rc -eq 0 ] \
+      && tar -C "$R" -c . | podman import -q - "$STANDIN" >/dev/null; then
       pass "stand-in base image built with debootstrap and imported"
     else
       fail "stand-in base image"; tail -20 "$WORK/debootstrap.log" | sed 's/^/    /'
