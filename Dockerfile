@@ -37,7 +37,7 @@ COPY mvnw pom.xml ./
 COPY .mvn .mvn
 COPY src src
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -q -DskipTests package \
+    ./mvnw -B -q -Dmaven.test.skip=true package \
  && java -Djarmode=tools -jar target/loopgate.jar extract --layers --launcher --destination /layers
 
 ########## run

@@ -119,6 +119,38 @@ for set in "${VALUE_SETS[@]}"; do
   fi
 done
 
+# Every value documented with a "# --" comment (helm-docs): a key is documented by the comment
+# block right above it, or through a documented parent.
+"$PY" - "$CHART/values.yaml" >"$WORK/py.out" 2>&1 <<'PY'
+import re, sys
+stack, undocumented, comments = [], [], []
+for line in open(sys.argv[1]):
+    if re.match(r"\s*#", line):
+        comments.append(line.strip()); continue
+    m = re.match(r"^(\s*)([A-Za-z0-9_.-]+):", line)
+    if not m or line.lstrip().startswith("-"):
+        comments = []; continue
+    indent, key = len(m.group(1)), m.group(2)
+    while stack and stack[-1][0] >= indent: stack.pop()
+    documented = any(c.startswith("# --") for c in comments) or any(d for _, _, d in stack)
+    if not documented: undocumented.append(".".join([k for _, k, _ in stack] + [key]))
+    stack.append((indent, key, documented))
+    comments = []
+# Parents that only group documented children (image:, service:, ...) need no text of their own.
+import yaml
+values = yaml.safe_load(open(sys.argv[1]))
+def is_group(path):
+    node = values
+    for k in path.split("."):
+        node = node[k]
+    return isinstance(node, dict) and node != {}
+missing = [u for u in undocumented if not is_group(u)]
+print(("PASS: " if not missing else "FAIL: ") + "every value in values.yaml documented with # --"
+      + ("" if not missing else f"\n    {missing}"))
+sys.exit(0 if not missing else 1)
+PY
+tally "$WORK/py.out" $? "values documentation"
+
 # Assertions on the rendered objects, per value set.
 "$PY" - "$WORK" "$CHART" "${VALUE_SETS[@]}" >"$WORK/py.out" 2>&1 <<'PY'
 import json, sys, yaml
