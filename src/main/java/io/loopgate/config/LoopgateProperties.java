@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -31,8 +32,8 @@ public record LoopgateProperties(
         Map<String, @Valid ListenerProperties> listeners,
         Map<String, @Valid UpstreamProperties> upstreams,
         List<@Valid RouteProperties> routes,
-        @Valid @DefaultValue ShutdownProperties shutdown,
-        @Valid @DefaultValue DemoProperties demo) {
+        @Valid @DefaultValue @NestedConfigurationProperty ShutdownProperties shutdown,
+        @Valid @DefaultValue @NestedConfigurationProperty DemoProperties demo) {
 
     /** Name of the loop group that always exists. */
     public static final String MAIN_GROUP = "main";

@@ -64,8 +64,8 @@ public final class Upstream {
     }
 
     /**
-     * The HTTP client of the caller's event loop in {@code group}. Called from a loop of that group (the
-     * inbound connection's loop); from elsewhere it falls back to the first loop's client.
+     * The HTTP client of the caller's event loop in {@code group}. Must be called from a loop of that group (the
+     * inbound connection's loop), so the exchange and its pooled connection stay on that loop.
      */
     public HttpClient httpClient(LoopGroup group) {
         PerLoop perLoop = clients.get(group);
@@ -73,7 +73,11 @@ public final class Upstream {
             throw new IllegalStateException("Upstream '" + name + "' was not prepared for loop group " + group.name());
         }
         int index = group.currentLoopIndex();
-        return perLoop.clients[Math.max(index, 0)];
+        if (index < 0) {
+            throw new IllegalStateException("Upstream '" + name + "' used from " + Thread.currentThread().getName()
+                    + ", which is not an I/O loop of group '" + group.name() + "'");
+        }
+        return perLoop.clients[index];
     }
 
     /** A TCP client for {@code backend} on {@code group}, connecting on the caller's loop. */

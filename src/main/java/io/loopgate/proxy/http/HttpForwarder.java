@@ -4,6 +4,7 @@ import io.loopgate.loop.LoopGroup;
 import io.loopgate.metrics.HttpMetrics;
 import io.loopgate.proxy.Failure;
 import io.loopgate.upstream.Backend;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -55,15 +56,18 @@ final class HttpForwarder {
         Backend backend = route.upstream().pick(0);
         AtomicInteger status = new AtomicInteger();
         String uri = "http://" + backend.address().authority() + route.rewritePath(path) + queryOf(target);
-        Thread inboundLoop = Thread.currentThread();
+        EventLoop[] inboundLoop = new EventLoop[1];
+        request.withConnection(c -> inboundLoop[0] = c.channel().eventLoop());
         backend.acquire();
         return route.upstream().httpClient(group)
                 .request(request.method())
                 .uri(uri)
                 .send((upstreamRequest, out) -> {
-                    if (Thread.currentThread() != inboundLoop) {
-                        metrics.crossLoop(listener);
-                    }
+                    out.withConnection(c -> {
+                        if (c.channel().eventLoop() != inboundLoop[0]) {
+                            metrics.crossLoop(listener);
+                        }
+                    });
                     HttpHeaders headers = upstreamRequest.requestHeaders();
                     headers.clear();
                     Headers.copyEndToEnd(request.requestHeaders(), headers);
@@ -88,6 +92,11 @@ final class HttpForwarder {
                     HttpHeaders headers = response.responseHeaders();
                     headers.clear();
                     Headers.copyEndToEnd(upstreamResponse.responseHeaders(), headers);
+                    int code = upstreamResponse.status().code();
+                    if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH) && code >= 200 && code != 204 && code != 304) {
+                        // Our own framing: chunked, so the connection stays reusable (also for HEAD answers).
+                        headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+                    }
                     editHeaders(headers, route.settings().responseHeaders());
                     return response.send(body.retain());
                 })
@@ -95,7 +104,8 @@ final class HttpForwarder {
                 .onErrorResume(error -> fail(response, route, error, status))
                 .doFinally(signal -> {
                     backend.release();
-                    int code = signal == SignalType.CANCEL ? 499 : status.get() == 0 ? 500 : status.get();
+                    // The status sent; 499 (nginx's "client closed request") when the client left before any.
+                    int code = status.get() != 0 ? status.get() : signal == SignalType.CANCEL ? 499 : 500;
                     metrics.record(listener, route.id(), method, code, System.nanoTime() - start);
                 });
     }
