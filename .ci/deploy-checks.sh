@@ -148,6 +148,13 @@ for set in "${VALUE_SETS[@]}"; do
   else
     fail "helm template ($set)"; sed 's/^/    /' "$WORK/out"
   fi
+  # NOTES.txt is only rendered by install; --dry-run=client needs no cluster.
+  if "$HELM" install loopgate "$CHART" --namespace edge --dry-run=client "${args[@]}" >"$WORK/notes-$set.txt" 2>&1 \
+    && sed -n '/^NOTES:/,$p' "$WORK/notes-$set.txt" | grep -q "port-forward deploy/"; then
+    pass "NOTES.txt renders ($set)"
+  else
+    fail "NOTES.txt renders ($set)"; tail -5 "$WORK/notes-$set.txt" | sed 's/^/    /'
+  fi
 done
 
 # Every rendered object valid against the Kubernetes (and prometheus-operator) API schemas.
