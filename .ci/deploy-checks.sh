@@ -663,10 +663,12 @@ PY
   echo "Dockerfile base images: ${BASES[*]}"
   # Stand-in for those images: Debian bookworm with OpenJDK 17 (a JDK, so it serves the build
   # stage and, like eclipse-temurin:17-jdk, has jdk.attach and bin/java for the runtime).
-  STANDIN=localhost/loopgate-ci/standin-jdk17:bookworm
-  if podman image exists "$STANDIN"; then
+  # Outside CI a stand-in imported by an earlier run is reused (bump the tag when its recipe changes).
+  STANDIN=localhost/loopgate-ci/standin-jdk17:bookworm-2
+  if [ "${CI:-}" != true ] && podman image exists "$STANDIN"; then
     echo "stand-in $STANDIN already imported on this machine: reusing it"
   else
+    podman rmi -f "$STANDIN" >/dev/null 2>&1
     # debootstrap leaves ca-certificates-java half configured (its postinst runs Java, which
     # needs /proc); finish it with /proc mounted. The stand-in also trusts the CAs this machine
     # added locally (/usr/local/share/ca-certificates), as the machine itself does, so that the
