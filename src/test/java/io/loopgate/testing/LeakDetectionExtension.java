@@ -26,7 +26,17 @@ public final class LeakDetectionExtension implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) {
-        // Leaks surface when a leaked buffer is collected and a later allocation polls the queue.
+        List<String> found = collectLeaks();
+        if (!found.isEmpty()) {
+            throw new AssertionError("Netty reported " + found.size() + " buffer leak(s):\n" + String.join("\n", found));
+        }
+    }
+
+    /**
+     * Makes Netty report what has leaked so far (leaks surface when a leaked buffer is collected and a later
+     * allocation polls the detector's queue), returns the reports and forgets them.
+     */
+    public static List<String> collectLeaks() {
         for (int i = 0; i < 5 && LEAKS.isEmpty(); i++) {
             System.gc();
             System.runFinalization();
@@ -37,16 +47,9 @@ public final class LeakDetectionExtension implements AfterAllCallback {
                 b.release();
             }
         }
-        if (!LEAKS.isEmpty()) {
-            List<String> found = List.copyOf(LEAKS);
-            LEAKS.clear();
-            throw new AssertionError("Netty reported " + found.size() + " buffer leak(s):\n" + String.join("\n", found));
-        }
-    }
-
-    /** Test hook: the leaks reported so far (and not yet failed on). */
-    public static List<String> leaks() {
-        return List.copyOf(LEAKS);
+        List<String> found = List.copyOf(LEAKS);
+        LEAKS.clear();
+        return found;
     }
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {

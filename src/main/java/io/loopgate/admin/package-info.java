@@ -1,0 +1,2 @@
+/** Actuator endpoints on the management port: {@code loops} and {@code routes}. */
+package io.loopgate.admin;
