@@ -620,7 +620,13 @@ PY
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "ConfigMap" and "application.yml" in d["data"]]
 open(sys.argv[2], "w").write(docs[0]["data"]["application.yml"])' "$WORK/rendered-$set.yaml" "$WORK/app-$set.yml"
     done
-    cp "$ROOT/compose/loopgate/application.yml" "$WORK/app-compose.yml"
+    # Compose's gateway config, with the backend service on loopback instead of host "backend".
+    BACKEND_HTTP=$(free_port); BACKEND_ECHO=$(free_port)
+    sed -e "s/backend:8080/127.0.0.1:$BACKEND_HTTP/" -e "s/backend:9000/127.0.0.1:$BACKEND_ECHO/" \
+      "$ROOT/compose/loopgate/application.yml" >"$WORK/app-compose.yml"
+    BIND=127.0.0.1 HTTP_PORT=$BACKEND_HTTP ECHO_PORT=$BACKEND_ECHO "$PY" "$ROOT/compose/backend/demo_backend.py" \
+      >"$WORK/backend.log" 2>&1 &
+    PIDS+=($!)
     for cfg in default multi-group compose; do
       start_gateway "$WORK/gateway-$cfg.log" "$WORK/app-$cfg.yml"
       if wait_http http://127.0.0.1:8081/actuator/health 90 '"UP"'; then
@@ -632,6 +638,18 @@ for l in (yaml.safe_load(open(sys.argv[1]))["loopgate"].get("listeners") or {}).
         done
         [ -z "$unbound" ] && pass "every listener of the $cfg application.yml is bound" \
           || fail "every listener of the $cfg application.yml is bound (not listening:$unbound)"
+        if [ "$cfg" = compose ]; then
+          body=$(curl -sS --max-time 5 http://127.0.0.1:8080/compose-check 2>&1)
+          grep -q '"backend": "demo"' <<<"$body" && pass "compose: gateway forwards to compose/backend/demo_backend.py" \
+            || fail "compose: gateway forwards to compose/backend/demo_backend.py (got: ${body:0:200})"
+          reply=$("$PY" -c 'import socket
+try:
+    s = socket.create_connection(("127.0.0.1", 9000), timeout=3); s.sendall(b"ping"); print(s.recv(16).decode())
+except Exception as e:
+    print(type(e).__name__, e)')
+          [ "$reply" = ping ] && pass "compose: TCP listener echoes through the demo backend" \
+            || fail "compose: TCP listener echoes through the demo backend (got: $reply)"
+        fi
       else
         fail "gateway starts with the $cfg application.yml"; grep -E 'ERROR|APPLICATION FAILED|Description|Action|property' "$WORK/gateway-$cfg.log" | head -20 | sed 's/^/    /'
       fi
