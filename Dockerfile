@@ -54,10 +54,12 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
-# Container-aware heap (a share of the cgroup memory limit, not of the host's), die on
-# OOM so the orchestrator restarts us. JAVA_TOOL_OPTIONS is read by the JVM itself, so
-# the entrypoint needs no shell, and the attach helper JVM sees the same settings.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=50.0 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
+# Container-aware heap: a share of the cgroup memory limit, not of the host's. Half, not
+# the usual 75%, because a proxy's bytes live in Netty's direct buffers, which come out
+# of the other half with metaspace and thread stacks. Die on OOM so the orchestrator
+# restarts us. JAVA_TOOL_OPTIONS is read by the JVM itself, so the entrypoint needs no
+# shell, and the attach helper JVM sees the same settings.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50.0 -XX:InitialRAMPercentage=50.0 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
 # 8080: HTTP listener "web"; 9000: TCP listener "echo"; 8081: management (Actuator).
 EXPOSE 8080 9000 8081
 USER 10001:10001
