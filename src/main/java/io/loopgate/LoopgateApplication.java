@@ -1,6 +1,7 @@
 package io.loopgate;
 
 import io.loopgate.config.LoopgateProperties;
+import io.loopgate.loop.LoopInstrumentation;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -11,6 +12,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 public class LoopgateApplication {
 
     public static void main(String[] args) {
+        // First: weave the event-loop probes before any Netty class runs (-Dloopgate.instrumentation=off to skip).
+        LoopInstrumentation.install();
         SpringApplication.run(LoopgateApplication.class, args);
     }
 }

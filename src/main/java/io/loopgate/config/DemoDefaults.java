@@ -20,13 +20,17 @@ public final class DemoDefaults {
 
     static Map<String, ListenerProperties> listeners() {
         return Map.of("web", new ListenerProperties(Protocol.HTTP, "0.0.0.0", 8080, LoopgateProperties.MAIN_GROUP,
-                List.of(), null, null, null, 0));
+                List.of(), null, null, null, 0),
+                "echo", new ListenerProperties(Protocol.TCP, "0.0.0.0", 9000, LoopgateProperties.MAIN_GROUP,
+                        List.of(), "demo-echo", null, null, 0));
     }
 
     static Map<String, UpstreamProperties> upstreams() {
+        UpstreamProperties.Pool pool = new UpstreamProperties.Pool(1024, Duration.ofSeconds(60), Duration.ofSeconds(5));
         return Map.of("demo-http", new UpstreamProperties(List.of("127.0.0.1:" + HTTP_PORT), Balancer.ROUND_ROBIN,
-                Duration.ofSeconds(2), Duration.ofSeconds(30),
-                new UpstreamProperties.Pool(1024, Duration.ofSeconds(60), Duration.ofSeconds(5))));
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), pool),
+                "demo-echo", new UpstreamProperties(List.of("127.0.0.1:" + ECHO_PORT), Balancer.ROUND_ROBIN,
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), pool));
     }
 
     static List<RouteProperties> routes() {

@@ -64,7 +64,7 @@ final class DemoUpstreams implements SmartLifecycle {
         if (echo != null) {
             echo.disposeNow(Duration.ofSeconds(5));
         }
-        loops.disposeLater().block(Duration.ofSeconds(5));
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
         http = null;
         echo = null;
     }

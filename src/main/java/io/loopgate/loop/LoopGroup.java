@@ -49,30 +49,48 @@ public final class LoopGroup {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup colocated;
     private final Resources resources = new Resources();
+    private final List<LoopStats> stats = new ArrayList<>();
 
     LoopGroup(String name, LoopGroupProperties settings) {
+        LoopInstrumentation.install(); // before the first EpollEventLoop exists, however the application started
         this.name = name;
         this.settings = settings;
         this.threads = settings.effectiveThreads();
-        this.workers = newEventLoopGroup(threads, new LoopThreadFactory(this, false));
+        this.workers = newEventLoopGroup(threads, new LoopThreadFactory(this, false), false);
         this.acceptors = settings.acceptorThreads() > 0
-                ? newEventLoopGroup(settings.acceptorThreads(), new LoopThreadFactory(this, true)) : null;
+                ? newEventLoopGroup(settings.acceptorThreads(), new LoopThreadFactory(this, true), true) : null;
         this.colocated = LoopResources.colocate(workers);
     }
 
     @SuppressWarnings("deprecation") // the only EpollEventLoopGroup constructor that takes maxEventsAtOnce
-    private EventLoopGroup newEventLoopGroup(int count, ThreadFactory threadFactory) {
+    private EventLoopGroup newEventLoopGroup(int count, ThreadFactory threadFactory, boolean acceptor) {
         if (settings.transport() == Transport.EPOLL) {
-            SelectStrategyFactory strategies = settings.waitStrategy() == WaitStrategy.BUSY_POLL
+            SelectStrategyFactory base = settings.waitStrategy() == WaitStrategy.BUSY_POLL
                     ? () -> BusyPollSelectStrategy.INSTANCE : DefaultSelectStrategyFactory.INSTANCE;
+            CountingSelectStrategy.Factory strategies = new CountingSelectStrategy.Factory(base, name, acceptor);
             EpollEventLoopGroup group = new EpollEventLoopGroup(count, threadFactory,
                     settings.effectiveMaxEventsPerWait(), strategies);
             group.setIoRatio(settings.ioRatio());
+            stats.addAll(strategies.attach(group));
             return group;
         }
-        NioEventLoopGroup group = new NioEventLoopGroup(count, threadFactory);
+        CountingSelectStrategy.Factory strategies = new CountingSelectStrategy.Factory(
+                DefaultSelectStrategyFactory.INSTANCE, name, acceptor);
+        NioEventLoopGroup group = new NioEventLoopGroup(count, threadFactory,
+                java.nio.channels.spi.SelectorProvider.provider(), strategies);
         group.setIoRatio(settings.ioRatio());
+        stats.addAll(strategies.attach(group));
         return group;
+    }
+
+    /** Live figures of each loop: I/O loops first, then accept loops. */
+    public List<LoopStats> loopStats() {
+        return List.copyOf(stats);
+    }
+
+    /** Whether the exact epoll_wait and wakeup figures are recorded for this group's loops. */
+    public boolean instrumented() {
+        return !stats.isEmpty() && stats.stream().allMatch(LoopStats::instrumented);
     }
 
     /** The group's name, as configured under {@code loopgate.loop-groups}. */
@@ -196,6 +214,7 @@ public final class LoopGroup {
         for (io.netty.util.concurrent.Future<?> future : futures) {
             future.awaitUninterruptibly(timeout.toMillis() + 1000);
         }
+        stats.forEach(LoopStats::close);
     }
 
     /** Reactor Netty's view of this group; channel classes are fixed by the transport, never guessed. */

@@ -12,6 +12,7 @@ final class LoopThread extends FastThreadLocalThread implements NonBlocking {
     private final LoopGroup group;
     private final int index;
     private final boolean acceptor;
+    private LoopStats stats; // written and read by this thread (the woven probes); set at its first iteration
 
     LoopThread(Runnable task, String name, LoopGroup group, int index, boolean acceptor) {
         super(null, task, name);
@@ -31,5 +32,26 @@ final class LoopThread extends FastThreadLocalThread implements NonBlocking {
 
     boolean acceptor() {
         return acceptor;
+    }
+
+    LoopStats stats() {
+        return stats;
+    }
+
+    void stats(LoopStats stats) {
+        this.stats = stats;
+    }
+
+    @Override
+    public void run() {
+        try {
+            super.run();
+        }
+        finally {
+            LoopStats s = stats;
+            if (s != null) {
+                s.threadEnded();
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.loopgate.metrics;
 
+import io.loopgate.loop.LoopGroups;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,5 +11,10 @@ class MetricsConfiguration {
     @Bean
     HttpMetrics httpMetrics(MeterRegistry registry) {
         return new HttpMetrics(registry);
+    }
+
+    @Bean
+    LoopMetrics loopMetrics(LoopGroups groups) {
+        return new LoopMetrics(groups);
     }
 }

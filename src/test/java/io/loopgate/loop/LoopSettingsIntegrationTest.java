@@ -73,10 +73,10 @@ class LoopSettingsIntegrationTest {
                 long cpu = threads.getThreadCpuTime(loop.getId()) - cpu0;
                 long wall = System.nanoTime() - wall0;
                 if (strategy.equals("busy-poll")) {
-                    assertThat(cpu).as("busy-poll CPU over %d ms", wall / 1_000_000).isGreaterThan(wall / 4);
+                    assertThat(cpu).as("busy-poll CPU over %d ms", wall / 1_000_000).isGreaterThan(wall / 10);
                 }
                 else {
-                    assertThat(cpu).as("block CPU over %d ms", wall / 1_000_000).isLessThan(wall / 20);
+                    assertThat(cpu).as("block CPU over %d ms", wall / 1_000_000).isLessThan(wall / 40);
                 }
             }
         }

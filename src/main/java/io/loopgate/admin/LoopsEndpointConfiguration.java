@@ -5,7 +5,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
-class AdminConfiguration {
+class LoopsEndpointConfiguration {
 
     @Bean(destroyMethod = "close")
     LoopSampler loopSampler(LoopGroups groups) {
