@@ -2,11 +2,17 @@ package io.loopgate.metrics;
 
 import io.loopgate.loop.LoopGroups;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
+
+    @Bean
+    static MeterFilter scrapeHygiene() {
+        return new ScrapeHygiene();
+    }
 
     @Bean
     HttpMetrics httpMetrics(MeterRegistry registry) {
