@@ -210,13 +210,15 @@ def report(good, name, detail=""):
 ALLOWED = {
     "loop-groups": {"transport", "threads", "acceptor-threads", "trigger-mode", "max-events-per-wait", "io-ratio", "wait-strategy"},
     "listeners": {"protocol", "host", "port", "loop-group", "trusted-proxies", "upstream", "idle-timeout", "splice",
-                  "max-connections"},
+                  "max-connections", "request-header-timeout", "max-request-line", "max-header-size",
+                  "max-headers-size", "max-header-count"},
     "upstreams": {"backends", "balancer", "connect-timeout", "response-timeout", "pool"},
-    "pool": {"max-connections", "max-idle-time", "pending-acquire-timeout"},
+    "pool": {"max-connections", "max-idle-time", "pending-acquire-timeout", "pending-acquire-max-count"},
     "routes": {"id", "listener", "host", "path", "methods", "headers", "upstream", "preserve-host", "strip-prefix",
-               "request-headers", "response-headers"},
+               "request-headers", "response-headers", "max-body-size"},
     "header-rewrite": {"add", "remove"},
 }
+HTTP_ONLY = {"request-header-timeout", "max-request-line", "max-header-size", "max-headers-size", "max-header-count"}
 def config_problems(lg):
     """Keys outside DESIGN.md and dangling references in a loopgate: block."""
     p = []
@@ -233,6 +235,7 @@ def config_problems(lg):
         if set(l) - ALLOWED["listeners"]: p.append(f"listener {n}: unknown {set(l) - ALLOWED['listeners']}")
         if l.get("loop-group", "main") not in groups and l.get("loop-group", "main") != "main": p.append(f"listener {n}: no loop group {l.get('loop-group')}")
         if l.get("protocol") == "tcp" and l.get("upstream") not in ups: p.append(f"listener {n}: no upstream {l.get('upstream')}")
+        if l.get("protocol") == "tcp" and set(l) & HTTP_ONLY: p.append(f"tcp listener {n}: http-only {set(l) & HTTP_ONLY}")
     for n, u in ups.items():
         if set(u) - ALLOWED["upstreams"]: p.append(f"upstream {n}: unknown {set(u) - ALLOWED['upstreams']}")
         if set(u.get("pool", {}) or {}) - ALLOWED["pool"]: p.append(f"upstream {n}: unknown pool keys")
@@ -340,6 +343,18 @@ for s in sets:
         report(d["metadata"]["labels"].get("grafana_dashboard") == "1"
                and json.loads(d["data"]["loopgate.json"]) == json.load(open(f"{chart}/files/dashboards/loopgate.json")),
                t("dashboard ConfigMap = files/dashboards/loopgate.json, labelled for the Grafana sidecar"))
+    if s == "all-features":
+        web, echo = lg["listeners"]["web"], lg["listeners"]["echo"]
+        got = ({k: web.get(k) for k in ("idle-timeout", "max-connections") + tuple(sorted(HTTP_ONLY))},
+               {k: echo.get(k) for k in ("idle-timeout", "max-connections")},
+               lg["upstreams"]["http-backend"]["pool"], [r.get("max-body-size") for r in lg["routes"]])
+        want = ({"idle-timeout": "90s", "max-connections": 20000, "max-header-count": 64, "max-header-size": "16KB",
+                 "max-headers-size": "48KB", "max-request-line": "4KB", "request-header-timeout": "5s"},
+                {"idle-timeout": "10m", "max-connections": 5000},
+                {"max-connections": 512, "max-idle-time": "10s", "pending-acquire-timeout": "5s",
+                 "pending-acquire-max-count": 256}, ["10MB"])
+        report(got == want, t("hardening limits rendered verbatim (listener timeouts and header limits, pool queue, body limit)"),
+               got)
     if s == "multi-group":
         report(tgps == 90 and "echo" not in lg["listeners"] and svc["spec"].get("externalTrafficPolicy") == "Local",
                t("explicit terminationGracePeriodSeconds, dropped default listener, LoadBalancer policy"))
@@ -357,6 +372,14 @@ else pass "terminationGracePeriodSeconds <= preStop + grace is refused"; fi
 if "$HELM" template loopgate "$CHART" --set loopgate.listeners.web.prot=http >/dev/null 2>"$WORK/out"; then
   fail "values.schema.json refuses an unknown gateway key"
 else pass "values.schema.json refuses an unknown gateway key"; fi
+if "$HELM" template loopgate "$CHART" --set loopgate.listeners.echo.max-header-count=10 >/dev/null 2>"$WORK/out" \
+  || ! grep -q "listeners/echo" "$WORK/out"; then
+  fail "values.schema.json refuses an http-only limit on a tcp listener"; sed 's/^/    /' "$WORK/out"
+else pass "values.schema.json refuses an http-only limit on a tcp listener"; fi
+if "$HELM" template loopgate "$CHART" --set loopgate.listeners.web.max-header-size=16kb >/dev/null 2>"$WORK/out" \
+  || ! grep -q "max-header-size" "$WORK/out"; then
+  fail "values.schema.json refuses a size that is no Spring DataSize (16kb)"; sed 's/^/    /' "$WORK/out"
+else pass "values.schema.json refuses a size that is no Spring DataSize (16kb)"; fi
 if [ -f "$WORK/prometheusrule-spec.yaml" ]; then
   check "promtool check rules on the rendered PrometheusRule spec" promtool check rules "$WORK/prometheusrule-spec.yaml"
 fi
@@ -615,7 +638,7 @@ PY
 
     # The gateway must accept the configurations that the chart and compose render.
     section "live: gateway accepts the rendered configurations"
-    for set in default multi-group; do
+    for set in default multi-group all-features; do
       "$PY" -c 'import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "ConfigMap" and "application.yml" in d["data"]]
 open(sys.argv[2], "w").write(docs[0]["data"]["application.yml"])' "$WORK/rendered-$set.yaml" "$WORK/app-$set.yml"
@@ -627,7 +650,7 @@ open(sys.argv[2], "w").write(docs[0]["data"]["application.yml"])' "$WORK/rendere
     BIND=127.0.0.1 HTTP_PORT=$BACKEND_HTTP ECHO_PORT=$BACKEND_ECHO "$PY" "$ROOT/compose/backend/demo_backend.py" \
       >"$WORK/backend.log" 2>&1 &
     PIDS+=($!)
-    for cfg in default multi-group compose; do
+    for cfg in default multi-group all-features compose; do
       start_gateway "$WORK/gateway-$cfg.log" "$WORK/app-$cfg.yml"
       if wait_http http://127.0.0.1:8081/actuator/health 90 '"UP"'; then
         pass "gateway starts with the $cfg application.yml"
@@ -638,6 +661,23 @@ for l in (yaml.safe_load(open(sys.argv[1]))["loopgate"].get("listeners") or {}).
         done
         [ -z "$unbound" ] && pass "every listener of the $cfg application.yml is bound" \
           || fail "every listener of the $cfg application.yml is bound (not listening:$unbound)"
+        if [ "$cfg" = all-features ]; then
+          # The rendered limits are in force: a declared body over the route's max-body-size (10MB)
+          # gets 413 before the upstream is contacted; 65 headers exceed max-header-count (64): 431.
+          codes=$("$PY" -c 'import socket
+def status(req):
+    try:
+        s = socket.create_connection(("127.0.0.1", 8080), timeout=5); s.sendall(req)
+        return s.recv(64).split(b" ")[1].decode()
+    except Exception as e:
+        return type(e).__name__
+print(status(b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n"),
+      status(b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(64)) + b"\r\n"))')
+          [ "${codes% *}" = 413 ] && pass "all-features: a body over the route's max-body-size gets 413" \
+            || fail "all-features: a body over the route's max-body-size gets 413 (got ${codes% *})"
+          [ "${codes#* }" = 431 ] && pass "all-features: more headers than max-header-count get 431" \
+            || fail "all-features: more headers than max-header-count get 431 (got ${codes#* })"
+        fi
         if [ "$cfg" = compose ]; then
           body=$(curl -sS --max-time 5 http://127.0.0.1:8080/compose-check 2>&1)
           grep -q '"backend": "demo"' <<<"$body" && pass "compose: gateway forwards to compose/backend/demo_backend.py" \
