@@ -62,6 +62,14 @@ public record Failure(Side side, Kind kind, Throwable cause) {
         }
     }
 
+    /**
+     * Classifies an exchange error; when the client's connection is already closed the failure is the client's
+     * leaving (whatever the exception says), which nobody can be answered for.
+     */
+    public static Failure classify(Throwable error, boolean clientConnected) {
+        return clientConnected ? classify(error) : new Failure(Side.DOWNSTREAM, Kind.CLIENT_GONE, error);
+    }
+
     /** Classifies an upstream-exchange error. */
     public static Failure classify(Throwable error) {
         Throwable t = error;

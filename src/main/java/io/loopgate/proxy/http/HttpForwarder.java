@@ -201,7 +201,16 @@ final class HttpForwarder {
     }
 
     private Mono<Void> fail(HttpServerResponse response, Route route, Throwable error, AtomicInteger status) {
-        Failure failure = Failure.classify(error);
+        boolean[] connected = {true};
+        response.withConnection(c -> connected[0] = c.channel().isActive());
+        Failure failure = Failure.classify(error, connected[0]);
+        if (failure.kind() == Failure.Kind.CLIENT_GONE) {
+            log.debug("Route {}: the client went away ({})", route.id(), error.toString());
+            if (status.get() == 0) {
+                status.set(failure.kind().status());
+            }
+            return Mono.empty();
+        }
         if (response.hasSentHeaders()) {
             // The response has started: the only honest signal left is to close the connection.
             log.debug("Route {}: upstream failed after the response started ({}), closing", route.id(),
