@@ -12,6 +12,7 @@ DURATION=${1:-15}
 CONNECTIONS=${2:-32}
 GATEWAY_CPU=${GATEWAY_CPU:-0}   # the gateway's core
 LOAD_CPU=${LOAD_CPU:-1}         # wrk and nginx share the other core
+WARMUP=${WARMUP:-20}            # seconds of load before measuring: C2 shares the pinned core with the loop
 OUT=bench/out/http-proxy-$(date +%Y%m%dT%H%M%S)
 mkdir -p "$OUT"
 
@@ -74,7 +75,7 @@ for mode in edge level; do
   GATEWAY_PID=$!
   wait_http "http://127.0.0.1:$GATEWAY_PORT/"
   # Warm-up (JIT), then gateway and direct back to back in the same run.
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d5s "http://127.0.0.1:$GATEWAY_PORT/" > /dev/null
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$GATEWAY_PORT/" > /dev/null
   read -r gw_rps gw_p99 < <(run_wrk "http://127.0.0.1:$GATEWAY_PORT/" "gateway-$mode")
   read -r d_rps d_p99 < <(run_wrk "http://127.0.0.1:$NGINX_PORT/" "direct-$mode")
   kill "$GATEWAY_PID"; wait "$GATEWAY_PID" 2>/dev/null || true; GATEWAY_PID=
