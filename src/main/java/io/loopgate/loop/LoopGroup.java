@@ -138,12 +138,6 @@ public final class LoopGroup {
         return names;
     }
 
-    /** Channels registered now on I/O loop {@code index} (Netty's best-effort count; -1 if unsupported). */
-    public int registeredChannels(int index) {
-        return workerLoops().get(index) instanceof io.netty.channel.SingleThreadEventLoop loop
-                ? loop.registeredChannels() : -1;
-    }
-
     /** Puts the server's listening socket and accepted connections on this group, with its trigger mode. */
     public HttpServer configure(HttpServer server) {
         HttpServer configured = server.runOn(resources, true);
